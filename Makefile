@@ -1,0 +1,54 @@
+# Newsroom: `make run` to try it, `make test` for the checks CI runs.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+PG_TEST_DB ?= newsroom_ci
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install run test test-postgres e2e lint format bench loadtest backup restore import-corpus clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# The suite on SQLite, after the static checks.
+test: lint
+	SECRET_KEY=check-only $(PY) manage.py check
+	SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest -q
+
+# The same suite on PostgreSQL (pytest-django creates test_$(PG_TEST_DB)).
+test-postgres: install
+	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(VENV)/bin/pytest -q
+
+# Browser tests: Playwright driving Debian's /usr/bin/chromium.
+e2e: install
+	$(VENV)/bin/pytest -q -m e2e tests/e2e
+
+import-corpus: install
+	bash .ci/import-corpus
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 test-artifacts

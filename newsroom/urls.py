@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.static import serve
+
+from articles.feeds import LatestStoriesFeed
+from articles.sitemaps import SITEMAPS
+from articles.views import HomeView
+from newsroom import views
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("", include("articles.urls")),
+    path("", include("people.urls")),
+    path("feeds/latest/", LatestStoriesFeed(), name="feed_latest"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.NEWSROOM_BENCH_URLS:
+    urlpatterns.append(path("bench/baseline", views.bench_baseline))
+
+if settings.DEBUG:
+    urlpatterns.append(
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
