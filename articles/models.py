@@ -319,3 +319,39 @@ class WorkflowEvent(models.Model):
     def __str__(self):
         when = f"{self.at:%Y-%m-%d %H:%M}"
         return f"{self.get_transition_display()} by {self.actor} at {when}"
+
+
+class TranslationQueue(Article):
+    """Admin queue: stories in translation, assigned to me or unclaimed."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("story in my translation queue")
+        verbose_name_plural = _("My translation queue")
+
+
+class CopyDesk(Article):
+    """Admin queue: translated stories waiting for an editor."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("story on the copy desk")
+        verbose_name_plural = _("Copy desk")
+
+
+class ReadyToPublish(Article):
+    """Admin queue: edited stories waiting for a publisher."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("story ready to publish")
+        verbose_name_plural = _("Ready to publish")
+
+
+class Scheduled(Article):
+    """Admin queue: published stories whose time has not come."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("scheduled story")
+        verbose_name_plural = _("Scheduled")

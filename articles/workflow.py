@@ -386,3 +386,78 @@ def _notify(transition, article, actor, comment):
     if comment:
         lines += ["", _("Comment:"), comment]
     send_mail(subject, "\n".join(lines), None, recipients, fail_silently=True)
+
+
+# Who may edit what, by status (DESIGN.md "Workflow"). Field groups are
+# named so the admin can map them to its fields.
+SOURCE_FIELDS = ("original_title", "original_body", "source_language", "original_date")
+ENGLISH_FIELDS = ("title", "summary", "body")
+STORY_FIELDS = ("section",)  # plus credits and photos (inlines)
+
+
+def editable_fields(article, user):
+    """The model fields ``user`` may change on ``article`` now.
+
+    A new story (``article`` is None) is a draft of whoever creates it.
+    """
+    if user.is_superuser:
+        return {
+            *SOURCE_FIELDS,
+            *ENGLISH_FIELDS,
+            *STORY_FIELDS,
+            *_assignment(user),
+            "published_at",
+        }
+    status = article.status if article else Status.DRAFT
+    fields = set()
+    if status == Status.DRAFT and user.has_perm("articles.submit_article"):
+        fields |= {*SOURCE_FIELDS, *ENGLISH_FIELDS, *STORY_FIELDS, "translator"}
+    elif status == Status.IN_TRANSLATION:
+        if article.translator_id == user.pk and user.has_perm(
+            "articles.translate_article"
+        ):
+            fields |= set(ENGLISH_FIELDS)
+    elif status == Status.TRANSLATED and user.has_perm("articles.approve_article"):
+        fields |= {*ENGLISH_FIELDS, *STORY_FIELDS, *SOURCE_FIELDS}
+    elif status in (Status.EDITED, Status.PUBLISHED) and user.has_perm(
+        "articles.publish_article"
+    ):
+        fields |= {*ENGLISH_FIELDS, *STORY_FIELDS, "published_at"}
+    if status != Status.PUBLISHED:
+        fields |= _assignment(user)
+    return fields
+
+
+def _assignment(user):
+    """Editors assign translators and editors at any stage before publishing."""
+    if user.has_perm("articles.approve_article"):
+        return {"translator", "editor"}
+    return set()
+
+
+def visible_articles(user, queryset=None):
+    """The stories ``user`` may open in the admin or preview.
+
+    Editors and publishers see everything; a writer sees the stories they
+    created; a translator sees what is assigned to them plus the unclaimed
+    pool.
+    """
+    from django.db.models import Q
+
+    queryset = Article.objects.all() if queryset is None else queryset
+    if not (user.is_active and user.is_staff):
+        return queryset.none()
+    if (
+        user.is_superuser
+        or user.has_perm("articles.approve_article")
+        or user.has_perm("articles.publish_article")
+    ):
+        return queryset
+    allowed = Q(pk__in=[])
+    if user.has_perm("articles.submit_article"):
+        allowed |= Q(created_by=user)
+    if user.has_perm("articles.translate_article"):
+        allowed |= Q(translator=user) | Q(
+            status=Status.IN_TRANSLATION, translator__isnull=True
+        )
+    return queryset.filter(allowed)

@@ -11,6 +11,8 @@ from tests.factories import UserFactory
 def _isolate(settings, tmp_path):
     """Uploads in a temporary folder and an empty cache for every test."""
     settings.MEDIA_ROOT = str(tmp_path / "uploads")
+    # Fast hashing: tests create many staff accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Production uses the manifest storage after collectstatic; tests do not
     # run collectstatic.
