@@ -1,7 +1,9 @@
 import difflib
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
@@ -9,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +28,10 @@ from articles.models import (
     TranslationQueue,
     WorkflowEvent,
 )
+
+admin.site.site_header = gettext_lazy("Newsroom staff workspace")
+admin.site.site_title = gettext_lazy("Newsroom")
+admin.site.index_title = gettext_lazy("Stories, queues and people")
 
 # Fields shown on revision pages, in order.
 REVISION_FIELDS = (
@@ -116,7 +123,9 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ("status", "section", "source_language")
     search_fields = ("title", "original_title", "slug")
     list_select_related = ("section", "translator")
-    autocomplete_fields = ("section", "translator", "editor")
+    # Plain selects for the assignees: staff without user-admin rights
+    # cannot use the user autocomplete, and the lists are short.
+    autocomplete_fields = ("section",)
     inlines = (CreditInline, ArticlePhotoInline, WorkflowEventInline)
     date_hierarchy = "published_at"
     show_full_result_count = False  # no COUNT(*) of the whole archive per page
@@ -161,6 +170,34 @@ class ArticleAdmin(admin.ModelAdmin):
 
     ALWAYS_READONLY = ("status", "slug", "created_by", "version")
 
+    ASSIGNEE_GROUPS = {"translator": "Translators", "editor": "Editors"}
+    # Read-only rich text is shown rendered (it was sanitised on save).
+    RICH_TEXT_DISPLAY = {"body": "body_html", "original_body": "original_body_html"}
+
+    @admin.display(description=gettext_lazy("Body"))
+    def body_html(self, obj):
+        return mark_safe(obj.body)  # noqa: S308 (sanitised by nh3 on save)
+
+    @admin.display(description=gettext_lazy("Original body"))
+    def original_body_html(self, obj):
+        return format_html(
+            '<div lang="{}">{}</div>',
+            obj.source_language,
+            mark_safe(obj.original_body),  # noqa: S308 (sanitised by nh3 on save)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        group = self.ASSIGNEE_GROUPS.get(db_field.name)
+        if group:
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True)
+                .filter(Q(groups__name=group) | Q(is_superuser=True))
+                .distinct()
+                .order_by("username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"request": request})
@@ -173,10 +210,19 @@ class ArticleAdmin(admin.ModelAdmin):
             if getattr(f, "editable", False) and not f.auto_created and f.concrete
         ]
         readonly = [f for f in model_fields if f not in editable]
-        return [*self.ALWAYS_READONLY, *(f for f in readonly if f != "related")]
+        readonly = [
+            self.RICH_TEXT_DISPLAY.get(f, f) for f in readonly if f != "related"
+        ]
+        return [*self.ALWAYS_READONLY, *readonly]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        editable = workflow.editable_fields(obj, request.user)
+        swap = {k: v for k, v in self.RICH_TEXT_DISPLAY.items() if k not in editable}
+        fieldsets = [
+            (name, {**opts, "fields": [swap.get(f, f) for f in opts["fields"]]})
+            for name, opts in fieldsets
+        ]
         if obj is None:
             # A new story: the workflow starts once it is saved.
             hidden = {"based_on_version", "workflow_comment", "version", "status"}

@@ -331,6 +331,9 @@ def perform(
         )
         if transition.credit_role:
             _credit(article, actor, transition.credit_role)
+        if name == "submit" and article.created_by:
+            # The story's writer is credited, whoever sends it on.
+            _credit(article, article.created_by, "writer")
         if transition.notify:
             transaction.on_commit(lambda: _notify(transition, article, actor, comment))
     return article
