@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # One JSON log line per request, with an X-Request-ID (README "Deploy").
+    "newsroom.middleware.RequestLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,13 +120,39 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The project package is not an app: list its static folder (site.css).
+STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
 MEDIA_URL = "/uploads/"
 MEDIA_ROOT = Path(env("NEWSROOM_MEDIA_ROOT", default=str(VAR_DIR / "uploads")))
+# Photos and their renditions go through the default storage only (README,
+# "Photos and storage"): set NEWSROOM_S3_BUCKET to keep them on S3 through
+# django-storages (install it; credentials come from boto3's usual AWS_* env).
+NEWSROOM_S3_BUCKET = env("NEWSROOM_S3_BUCKET", default="")
+if NEWSROOM_S3_BUCKET:
+    _MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": NEWSROOM_S3_BUCKET,
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "location": env("AWS_LOCATION", default=""),
+            # Public, stable URLs: pages with photos are cached.
+            "querystring_auth": False,
+            # Never replace a stored original: renditions are named after it.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+else:
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
+    # Hashed, compressed, cached-forever names once `collectstatic` has run;
+    # until then (development, tests) plain names served through the finders.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not DEBUG and (STATIC_ROOT / "staticfiles.json").exists()
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -163,6 +191,91 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "newsroom.middleware.JsonLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Request lines go to stdout, beside gunicorn's JSON access log.
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
+    },
+    "loggers": {
+        "newsroom.request": {
+            "handlers": ["requests"],
+            "level": env("REQUEST_LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Security (README "Deploy") ---------------------------------------------
+# Behind TLS by default in production; `make run`, tests and local gunicorn
+# runs over plain http set NEWSROOM_HTTPS=0.
+NEWSROOM_HTTPS = env.bool("NEWSROOM_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = NEWSROOM_HTTPS
+SESSION_COOKIE_SECURE = NEWSROOM_HTTPS
+CSRF_COOKIE_SECURE = NEWSROOM_HTTPS
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=31536000 if NEWSROOM_HTTPS else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=NEWSROOM_HTTPS)
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (nginx).
+if env.bool("NEWSROOM_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+NEWSROOM_ADMIN_URL = env("NEWSROOM_ADMIN_URL", default="admin/").strip("/") + "/"
+
+# django-csp 4: a strict policy for public pages (no inline script at all)
+# and, through newsroom/security.py, a looser one for the admin, where the
+# CKEditor 4 widget needs inline handlers and styles.
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(1, "newsroom.security.NewsroomCSPMiddleware")
+_IMG_SOURCES = ["'self'", "data:", *env.list("NEWSROOM_CSP_IMG_SRC", default=[])]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _IMG_SOURCES,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+NEWSROOM_ADMIN_CSP = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": [*_IMG_SOURCES, "blob:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+
+# django-axes: lock out an IP and username pair after repeated failures.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_VERBOSE = False

@@ -5,3 +5,4 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only")
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("NEWSROOM_HTTPS", "0")

@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
+from articles.cache import cache_public_page
 from articles.feeds import LatestStoriesFeed
 from articles.sitemaps import SITEMAPS
 from articles.views import HomeView
@@ -13,11 +14,16 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("articles.urls")),
     path("", include("people.urls")),
-    path("feeds/latest/", LatestStoriesFeed(), name="feed_latest"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/latest/", cache_public_page(LatestStoriesFeed()), name="feed_latest"),
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
-    path("admin/", admin.site.urls),
+    path(settings.NEWSROOM_ADMIN_URL, admin.site.urls),
 ]
 
 if settings.NEWSROOM_BENCH_URLS:
@@ -31,3 +37,5 @@ if settings.DEBUG:
             {"document_root": settings.MEDIA_ROOT},
         )
     )
+
+handler500 = "newsroom.views.server_error"
