@@ -5,3 +5,8 @@ class MediaConfig(AppConfig):
     name = "media"
     label = "media"
     verbose_name = "Photos"
+
+    def ready(self):
+        from media.renditions import register_specs
+
+        register_specs()
