@@ -58,3 +58,10 @@ def test_scheduled_story_becomes_public_at_its_time(time_machine):
     assert not Article.objects.published().filter(pk=story.pk).exists()
     time_machine.move_to(when + timedelta(seconds=1))
     assert Article.objects.published().filter(pk=story.pk).exists()
+
+
+def test_long_titles_sharing_their_start_get_distinct_slugs():
+    stem = "A very long headline about the university " * 3
+    slugs = {ArticleFactory(title=f"{stem} part {n}").slug for n in range(4)}
+    assert len(slugs) == 4
+    assert all(len(slug) <= 100 for slug in slugs)
