@@ -44,7 +44,9 @@ test-postgres: install
 	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(VENV)/bin/pytest -q
 
 # Browser tests: Playwright driving Debian's /usr/bin/chromium.
+# axe-core (tests/e2e/package.json) is installed with npm when missing.
 e2e: install
+	test -f tests/e2e/node_modules/axe-core/axe.min.js || npm ci --prefix tests/e2e --no-audit --no-fund
 	$(VENV)/bin/pytest -q -m e2e tests/e2e
 
 import-corpus: install

@@ -8,10 +8,18 @@ time comes, so a page is never cached past the next scheduled publication.
 
 import hashlib
 import time
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import quote_etag
 
 GENERATION_KEY = "newsroom:public:generation"
 NEXT_SCHEDULED_KEY = "newsroom:public:next-scheduled:%s"
@@ -35,7 +43,8 @@ def bump(**kwargs):
 
 
 def page_key(request, gen):
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    """Generation + scheme, host and full path (pages carry absolute URLs)."""
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"newsroom:page:{gen}:{digest}"
 
 
@@ -60,3 +69,85 @@ def timeout_for(gen):
     if next_at:
         return max(0, min(default, int(next_at - now)))
     return default
+
+
+def _is_anonymous_read(request):
+    """A GET or HEAD from a reader with no session and no pending messages:
+    the page is the same for all of them."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and CookieStorage.cookie_name not in cookies
+    )
+
+
+def _etag_for(response):
+    digest = hashlib.sha256(response.content).hexdigest()[:32]
+    return quote_etag(digest)
+
+
+def cache_public_page(view):
+    """Serve anonymous readers from the page cache, and answer conditional
+    GETs with 304.
+
+    Only anonymous GET/HEAD requests are cached, keyed by the generation and
+    the full URL, for ``timeout_for(generation)`` seconds; only 200 responses
+    that set no cookie are stored. Everyone else (a session cookie means
+    staff, or a reader with messages) gets a freshly rendered, private page.
+    ``NEWSROOM_PAGE_CACHE_SECONDS = 0`` turns the cache off; ETags stay.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _is_anonymous_read(request):
+            response = _render(view(request, *args, **kwargs))
+            patch_vary_headers(response, ("Cookie",))
+            patch_cache_control(response, private=True)
+            return response
+
+        enabled = settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
+        if enabled:
+            gen = generation()
+            key = page_key(request, gen)
+            response = cache.get(key)
+            if response is not None:
+                response.headers["X-Page-Cache"] = "hit"
+                return _conditional(request, response)
+
+        response = _render(view(request, *args, **kwargs))
+        if response.status_code != 200 or response.streaming:
+            return response
+        response.headers["ETag"] = _etag_for(response)
+        patch_vary_headers(response, ("Cookie",))
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        if enabled and not response.cookies:
+            timeout = timeout_for(gen)
+            if timeout > 0:
+                cache.set(key, response, timeout)
+                response.headers["X-Page-Cache"] = "miss"
+        return _conditional(request, response)
+
+    return wrapped
+
+
+def _render(response):
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    return response
+
+
+def _conditional(request, response):
+    return get_conditional_response(
+        request, etag=response.headers.get("ETag"), response=response
+    )
+
+
+class CachedPublicPageMixin:
+    """For class-based public views: ``as_view()`` is wrapped in
+    ``cache_public_page``."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return cache_public_page(super().as_view(**initkwargs))

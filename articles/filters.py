@@ -1,14 +1,27 @@
+import calendar
+
 import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Section
+from articles.models import Article, ArticlePhoto, Credit, Section
 from people.models import Person
+
+MONTHS = [(n, calendar.month_name[n]) for n in range(1, 13)]
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (NumberFilter accepts decimals such as 2024.5)."""
+
+    field_class = forms.IntegerField
 
 
 class ArticleFilter(django_filters.FilterSet):
+    """The /news/ filters. An invalid value is a form error; FilterView then
+    lists nothing and the view answers 400."""
+
     q = django_filters.CharFilter(
         method="search",
         label=_("Search"),
@@ -20,27 +33,32 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         label=_("Section"),
         empty_label=_("All sections"),
+        error_messages={"invalid_choice": _("There is no such section.")},
     )
     person = django_filters.ModelChoiceFilter(
         queryset=Person.objects.all(),
         to_field_name="slug",
         method="by_person",
         label=_("Person"),
-        widget=forms.TextInput(),
+        widget=forms.HiddenInput(),
+        error_messages={"invalid_choice": _("There is no such person.")},
     )
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         field_name="published_at",
         lookup_expr="year",
         label=_("Year"),
         min_value=1900,
         max_value=2999,
+        widget=forms.NumberInput(attrs={"min": 1900, "max": 2999, "size": 6}),
     )
-    month = django_filters.NumberFilter(
+    month = django_filters.TypedChoiceFilter(
         field_name="published_at",
         lookup_expr="month",
         label=_("Month"),
-        min_value=1,
-        max_value=12,
+        choices=[("", _("Any month")), *MONTHS],
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose a month from the list.")},
     )
 
     class Meta:
@@ -62,4 +80,12 @@ class ArticleFilter(django_filters.FilterSet):
         )
 
     def by_person(self, queryset, name, value):
-        return queryset.filter(credits__person=value).distinct()
+        """Stories crediting the person in any role, or with their photos."""
+        return queryset.filter(
+            Q(pk__in=Credit.objects.filter(person=value).values("article_id"))
+            | Q(
+                pk__in=ArticlePhoto.objects.filter(photo__photographer=value).values(
+                    "article_id"
+                )
+            )
+        )

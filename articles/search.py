@@ -1,22 +1,25 @@
 """PostgreSQL full-text search over title, summary and body.
 
-The vector expression here matches the GIN expression index created by
-migration 0002 exactly, so PostgreSQL can use the index.
+Stories are matched with ``websearch_to_tsquery`` (quoted phrases, ``or``,
+``-word``; never a syntax error whatever the reader types) and ranked by
+``ts_rank``, newest first among equals. The vector is computed per query:
+there is no GIN expression index yet (a migration can add one on this exact
+expression when the archive grows).
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
 
 CONFIG = "english"
 
 
 def search_vector():
-    return SearchVector(
-        Coalesce(F("title"), Value("")),
-        Coalesce(F("summary"), Value("")),
-        Coalesce(F("body"), Value("")),
-        config=CONFIG,
+    """Title words weigh most, then the summary, then the body (HTML tags in
+    the body are skipped by PostgreSQL's parser)."""
+    # SearchVector already coalesces NULL to "" for each column.
+    return (
+        SearchVector("title", weight="A", config=CONFIG)
+        + SearchVector("summary", weight="B", config=CONFIG)
+        + SearchVector("body", weight="C", config=CONFIG)
     )
 
 

@@ -1,32 +1,75 @@
-from django.contrib.sitemaps import Sitemap
+from urllib.parse import urlsplit
 
-from articles.models import Article
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
+
+from articles.models import Article, ArticlePhoto, Credit, Section
 from people.models import Person
 
+# The protocol allows 50,000 URLs in one sitemap file.
+LIMIT = 50_000
 
-class ArticleSitemap(Sitemap):
+
+class PublicSitemap(Sitemap):
+    """URLs on NEWSROOM_SITE_URL when it is set, else on the request's host."""
+
+    limit = LIMIT
+
+    def get_protocol(self, protocol=None):
+        if settings.NEWSROOM_SITE_URL:
+            return urlsplit(settings.NEWSROOM_SITE_URL).scheme or "https"
+        return super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        if settings.NEWSROOM_SITE_URL:
+            return urlsplit(settings.NEWSROOM_SITE_URL).netloc
+        return super().get_domain(site)
+
+
+class ArticleSitemap(PublicSitemap):
     changefreq = "weekly"
-    limit = 5000
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("-id")
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "updated_at")
+            .order_by("-published_at", "-id")
+        )
 
     def lastmod(self, item):
-        return item.updated_at
+        return max(item.published_at, item.updated_at)
 
 
-class PersonSitemap(Sitemap):
+class SectionSitemap(PublicSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Section.objects.filter(
+            articles__in=Article.objects.published()
+        ).distinct()
+
+
+class PersonSitemap(PublicSitemap):
+    """People credited on (or photographing for) a public story."""
+
     changefreq = "monthly"
-    limit = 5000
 
     def items(self):
         public = Article.objects.published()
+        credited = Credit.objects.filter(article__in=public).values("person_id")
+        photographed = ArticlePhoto.objects.filter(article__in=public).values(
+            "photo__photographer_id"
+        )
         return (
-            Person.objects.filter(credits__article__in=public)
-            .distinct()
+            Person.objects.filter(Q(pk__in=credited) | Q(pk__in=photographed))
             .only("slug")
             .order_by("id")
         )
 
 
-SITEMAPS = {"stories": ArticleSitemap, "people": PersonSitemap}
+SITEMAPS = {
+    "stories": ArticleSitemap,
+    "sections": SectionSitemap,
+    "people": PersonSitemap,
+}

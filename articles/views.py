@@ -1,13 +1,17 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from articles.cache import CachedPublicPageMixin
 from articles.filters import ArticleFilter
-from articles.models import Article, Section
+from articles.models import Article, ArticlePhoto, Section
+from articles.seo import absolute_url, article_json_ld, image_url, json_ld_script
+from articles.workflow import visible_articles
 
 RELATED_COUNT = 5
 
@@ -41,8 +45,42 @@ def related_stories(article):
     return explicit + list(others)
 
 
+def story_cards():
+    """Published stories as the cards need them: section and photos, no
+    credits (one query each, whatever the number of stories)."""
+    return (
+        Article.objects.published()
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("article_photos", queryset=ArticlePhoto.objects.for_display())
+        )
+    )
+
+
+def last_modified(article):
+    """The later of publication and the last save (for machines: JSON-LD
+    dateModified)."""
+    dates = [d for d in (article.published_at, article.updated_at) if d]
+    return max(dates) if dates else None
+
+
+class PublicPageMixin(CachedPublicPageMixin):
+    """Anonymous page cache plus the page's canonical URL."""
+
+    def get_canonical_path(self):
+        return self.request.path
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault(
+            "canonical_url", absolute_url(self.get_canonical_path(), self.request)
+        )
+        return context
+
+
 class PaginationMixin:
-    """Page links that keep the other query parameters."""
+    """Page links that keep the other query parameters; the canonical URL
+    keeps the page number."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -54,23 +92,30 @@ class PaginationMixin:
             context["page_range"] = page.paginator.get_elided_page_range(page.number)
         return context
 
+    def get_canonical_path(self):
+        page = self.request.GET.get("page", "")
+        if page.isdigit() and int(page) > 1:
+            return f"{self.request.path}?page={int(page)}"
+        return self.request.path
 
-class HomeView(ListView):
+
+class HomeView(PublicPageMixin, ListView):
     template_name = "articles/home.html"
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()[:13]
+        # A list: the template takes the lead story and the rest from it.
+        return list(story_cards()[:13])
 
 
-class ArticleListView(PaginationMixin, FilterView):
+class ArticleListView(PaginationMixin, PublicPageMixin, FilterView):
     filterset_class = ArticleFilter
     paginate_by = 20
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published().select_related("section")
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -78,21 +123,82 @@ class ArticleListView(PaginationMixin, FilterView):
             response.status_code = 400
         return response
 
+    def get_canonical_path(self):
+        filtered = any(k != "page" and v for k, v in self.request.GET.items())
+        if filtered:
+            return self.request.get_full_path()
+        return super().get_canonical_path()
 
-class SectionView(PaginationMixin, ListView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        valid = self.filterset.is_valid()
+        cleaned = form.cleaned_data if valid else {}
+        context.update(
+            person=cleaned.get("person"),
+            filtered=any(cleaned.get(name) for name in form.fields),
+            # Search results and filter combinations are not for indexing.
+            noindex=any(k != "page" for k in self.request.GET),
+            without_person=self._query_without("person", "page"),
+        )
+        return context
+
+    def _query_without(self, *names):
+        query = self.request.GET.copy()
+        for name in names:
+            query.pop(name, None)
+        return query.urlencode()
+
+
+class SectionView(PaginationMixin, PublicPageMixin, ListView):
     paginate_by = 20
     template_name = "articles/section_detail.html"
     context_object_name = "articles"
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return Article.objects.published().for_listing().filter(section=self.section)
+        return (
+            Article.objects.published()
+            .select_related("section")
+            .filter(section=self.section)
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class StoryContextMixin:
+    """What the story page shows besides the story: related stories, the
+    "Updated" date, link previews and the NewsArticle JSON-LD."""
+
+    def story_context(self, article, *, public):
+        request = self.request
+        context = {
+            "related_stories": related_stories(article),
+            # "Updated: YYYY/MM/DD" is the day the story went public (an
+            # archive import or a typo fix does not make old news look new).
+            "updated": article.published_at or article.updated_at,
+            "modified": last_modified(article),
+            "has_original": bool(article.original_title or article.original_body),
+        }
+        if public:
+            lead = article.lead_photo
+            context.update(
+                og_image=image_url(lead, request),
+                og_image_alt=lead.alt_text if lead else "",
+                json_ld=json_ld_script(
+                    article_json_ld(article, request, modified=last_modified(article))
+                ),
+                english_url=absolute_url(article.get_absolute_url(), request),
+                original_url=absolute_url(
+                    reverse("articles:original", kwargs={"slug": article.slug}),
+                    request,
+                ),
+            )
+        return context
+
+
+class ArticleDetailView(PublicPageMixin, StoryContextMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
@@ -101,12 +207,16 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            related_stories=related_stories(self.object), **kwargs
+            **self.story_context(self.object, public=True), **kwargs
         )
 
 
-class ArticleOriginalView(ArticleDetailView):
+class ArticleOriginalView(PublicPageMixin, DetailView):
     template_name = "articles/article_original.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().select_related("section")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -115,10 +225,15 @@ class ArticleOriginalView(ArticleDetailView):
         return article
 
     def get_context_data(self, **kwargs):
-        return DetailView.get_context_data(self, **kwargs)
+        article = self.object
+        return super().get_context_data(
+            english_url=absolute_url(article.get_absolute_url(), self.request),
+            original_url=absolute_url(self.request.path, self.request),
+            **kwargs,
+        )
 
 
-class PreviewView(PermissionRequiredMixin, DetailView):
+class PreviewView(PermissionRequiredMixin, StoryContextMixin, DetailView):
     """Any status, for staff; 404 (not a login page) for everyone else."""
 
     permission_required = "articles.view_article"
@@ -130,11 +245,15 @@ class PreviewView(PermissionRequiredMixin, DetailView):
         raise Http404
 
     def get_queryset(self):
-        return Article.objects.for_detail()
+        # Staff see only what the admin shows them (a writer: their own).
+        return visible_articles(self.request.user, Article.objects.for_detail())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            preview=True, related_stories=related_stories(self.object), **kwargs
+            preview=True,
+            noindex=True,
+            **self.story_context(self.object, public=False),
+            **kwargs,
         )
 
     def render_to_response(self, context, **kwargs):
