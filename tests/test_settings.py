@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
 
 def manage(*args, env=None):
     full_env = {**os.environ, **PRODUCTION_ENV, **(env or {})}
+    # Set by the browser tests' conftest for Playwright; never in production.
+    full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
