@@ -64,7 +64,9 @@ def test_story_from_draft_to_reader(live_server, page, screenshot_dir):
     def snap(name):
         nonlocal shot
         shot += 1
-        page.screenshot(path=screenshot_dir / f"workflow-{shot:02d}-{name}.png", full_page=True)
+        page.screenshot(
+            path=screenshot_dir / f"workflow-{shot:02d}-{name}.png", full_page=True
+        )
 
     # The writer drafts the Chinese original and submits it to a translator.
     log_in(page, base, "zhang")
@@ -84,11 +86,15 @@ def test_story_from_draft_to_reader(live_server, page, screenshot_dir):
     log_in(page, base, "yang")
     page.goto(f"{base}/admin/")
     expect(page.locator("#newsroom-queues")).to_contain_text("My translation queue")
-    page.locator("#newsroom-queues").get_by_role("link", name="My translation queue").click()
+    page.locator("#newsroom-queues").get_by_role(
+        "link", name="My translation queue"
+    ).click()
     page.get_by_role("link", name=re.compile("副省长")).first.click()
     expect(page.locator("fieldset.original-text")).to_contain_text("副省长一行来校调研")
     page.fill("#id_title", "Vice-governor visits to discuss research commercialisation")
-    set_rich_text(page, "id_body", "<p>The vice-governor and his entourage visited.</p>")
+    set_rich_text(
+        page, "id_body", "<p>The vice-governor and his entourage visited.</p>"
+    )
     snap("translator-side-by-side")
     page.get_by_role("button", name="Mark translated").first.click()
     expect(page.locator(".messagelist")).to_contain_text("Translated")
