@@ -417,10 +417,40 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(Credit)
+class CreditAdmin(admin.ModelAdmin):
+    """Every credit across stories: who wrote, translated, attended what."""
+
+    list_display = ("person", "role", "article", "position_title")
+    list_filter = ("role",)
+    list_select_related = ("person", "role", "article")
+    search_fields = (
+        "person__family_name",
+        "person__given_name",
+        "position_title",
+        "article__title",
+    )
+    autocomplete_fields = ("person", "article")
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.filter(article__in=workflow.visible_articles(request.user))
+
+
+@admin.register(ArticlePhoto)
+class ArticlePhotoAdmin(admin.ModelAdmin):
+    list_display = ("photo", "article", "order")
+    list_select_related = ("photo", "article")
+    search_fields = ("photo__caption", "article__title")
+    autocomplete_fields = ("photo", "article")
+    show_full_result_count = False
+
+
 @admin.register(WorkflowEvent)
 class WorkflowEventAdmin(admin.ModelAdmin):
     list_display = ("at", "article", "transition", "actor")
-    list_filter = ("transition",)
+    list_filter = ("transition", "to_status")
     list_select_related = ("article", "actor")
     search_fields = ("article__title", "comment")
 

@@ -117,3 +117,22 @@ def test_translator_cannot_open_someone_elses_story(client, desk):
     assert response["Location"] == reverse("admin:index")
     listing = client.get(reverse("admin:articles_article_changelist"))
     assert "Theirs" not in listing.content.decode()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "articles/article",
+        "articles/credit",
+        "articles/articlephoto",
+        "articles/section",
+        "articles/workflowevent",
+        "people/person",
+        "people/role",
+        "media/photo",
+    ],
+)
+def test_every_model_has_a_searchable_admin_list(admin_client, desk, model):
+    response = admin_client.get(f"/admin/{model}/", {"q": "Mine"})
+    assert response.status_code == 200
+    assert 'id="searchbar"' in response.content.decode()
