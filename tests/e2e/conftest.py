@@ -2,10 +2,12 @@
 /usr/bin/chromium). Run them with ``make e2e``; they need ``live_server``
 and ``transactional_db``, and are marked ``@pytest.mark.e2e``."""
 
+import importlib
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # that the tests make there (factories, assertions) are still synchronous.
@@ -35,3 +37,12 @@ def screenshot_dir():
     path = ARTIFACTS / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _rows_from_migrations(transactional_db):
+    """Each transactional test ends by emptying every table. post_migrate
+    then recreates permissions and the staff groups, but not the roles that
+    the data migration wrote: put them back before each test."""
+    roles = importlib.import_module("people.migrations.0002_roles")
+    roles.add_roles(apps, None)
