@@ -52,5 +52,21 @@ e2e: install
 import-corpus: install
 	bash .ci/import-corpus
 
+# Backups (README "Backups"): database and photos into var/backups/<time>/
+# (or $$BACKUP_DIR/<time>/), with the site's own DATABASE_URL.
+backup: install
+	scripts/backup
+
+# make restore BACKUP=var/backups/<time> [YES=1 to skip the question]
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time> [YES=1]"; exit 2; }
+	scripts/restore $(if $(YES),--yes) "$(BACKUP)"
+
+# Bounded load test on loopback with a worker kill and a PostgreSQL restart
+# (README "Load test"); writes docs/LOADTEST.md. LOADTEST_ARGS=--no-pg-restart
+# for a dry run beside other test runs.
+loadtest: install
+	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) var/db.sqlite3 test-artifacts

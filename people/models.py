@@ -7,6 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.slugs import unique_slug
 
 
+class RoleManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        # The other half of Role.natural_key(): fixtures and backups
+        # (scripts/backup) refer to roles by slug.
+        return self.get(slug=slug)
+
+
 class Role(models.Model):
     """A kind of credit: writer, translator, editor, photographer, attendee."""
 
@@ -20,6 +27,8 @@ class Role(models.Model):
     name = models.CharField(max_length=60)
     credit_label = models.CharField(max_length=60)
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = RoleManager()
 
     class Meta:
         ordering = ("order", "id")
