@@ -62,6 +62,12 @@ restore: install
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time> [YES=1]"; exit 2; }
 	scripts/restore $(if $(YES),--yes) "$(BACKUP)"
 
+# Performance at 10,000 and 100,000 stories side by side (docs/PERFORMANCE.md):
+# PostgreSQL, Redis and /usr/bin/wrk on this machine; BENCH_QUICK=1 for ~5 min.
+bench: install
+	$(PY) -c "import redis" 2>/dev/null || $(PY) -m pip install -q redis
+	$(PY) scripts/bench.py
+
 # Bounded load test on loopback with a worker kill and a PostgreSQL restart
 # (README "Load test"); writes docs/LOADTEST.md. LOADTEST_ARGS=--no-pg-restart
 # for a dry run beside other test runs.

@@ -1,9 +1,11 @@
 import calendar
+from datetime import datetime
 
 import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, ArticlePhoto, Credit, Section
@@ -43,17 +45,18 @@ class ArticleFilter(django_filters.FilterSet):
         widget=forms.HiddenInput(),
         error_messages={"invalid_choice": _("There is no such person.")},
     )
+    # Year (and month with it) filter on a [start, end) range of local time,
+    # which the published_at index answers; published_at__year would
+    # convert every story's date first.
     year = IntegerFilter(
-        field_name="published_at",
-        lookup_expr="year",
+        method="in_year",
         label=_("Year"),
         min_value=1900,
         max_value=2999,
         widget=forms.NumberInput(attrs={"min": 1900, "max": 2999, "size": 6}),
     )
     month = django_filters.TypedChoiceFilter(
-        field_name="published_at",
-        lookup_expr="month",
+        method="in_month",
         label=_("Month"),
         choices=[("", _("Any month")), *MONTHS],
         coerce=int,
@@ -64,6 +67,25 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = ["q", "section", "person", "year", "month"]
+
+    def in_year(self, queryset, name, year):
+        """Stories published in ``year`` (and ``month``, when one is chosen),
+        in the newsroom's time zone."""
+        month = self.form.cleaned_data.get("month")
+        zone = timezone.get_current_timezone()
+        if month:
+            start = datetime(year, month, 1, tzinfo=zone)
+            end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+        else:
+            start = datetime(year, 1, 1, tzinfo=zone)
+            end = datetime(year + 1, 1, 1, tzinfo=zone)
+        return queryset.filter(published_at__gte=start, published_at__lt=end)
+
+    def in_month(self, queryset, name, month):
+        """A month of any year; with a year, ``in_year`` has done it."""
+        if self.form.cleaned_data.get("year"):
+            return queryset
+        return queryset.filter(published_at__month=month)
 
     def search(self, queryset, name, value):
         value = value.replace("\x00", "").strip()

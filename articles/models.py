@@ -169,7 +169,12 @@ class Article(models.Model):
         indexes = [
             models.Index(
                 fields=["status", "published_at"], name="article_status_pub_idx"
-            )
+            ),
+            # The lists' order (public pages and the admin): newest first
+            # without sorting the archive (docs/PERFORMANCE.md).
+            models.Index(fields=["-published_at", "-id"], name="article_pub_id_idx"),
+            # import_stories links related headlines to stories by title.
+            models.Index(fields=["title"], name="article_title_idx"),
         ]
         constraints = [
             models.CheckConstraint(

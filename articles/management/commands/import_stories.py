@@ -19,7 +19,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
@@ -50,15 +50,26 @@ def published_at_for(day):
     )
 
 
+def relaxed_commit():
+    """PostgreSQL: this story's COMMIT does not wait for the write-ahead log
+    to reach the disk (``synchronous_commit`` off for this transaction only).
+    A crash may lose the last stories imported, never part of one, and
+    importing again restores them (the import is idempotent). Waiting for
+    the disk once per story was most of an import's time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def story_slug(title, max_length=80):
     """A free slug for a new story. (newsroom.slugs.unique_slug looks for
     clashes under the full-length base only, so long titles that share their
     first 80 characters would clash on their "-2" suffix.)"""
     base = slugify(title)[:max_length].strip("-") or "story"
     taken = set(
-        Article.objects.filter(slug__startswith=base[: max_length - 12]).values_list(
-            "slug", flat=True
-        )
+        Article.objects.filter(slug__startswith=base[: max_length - 12])
+        .order_by()
+        .values_list("slug", flat=True)
     )
     slug, n = base, 1
     while slug in taken:
@@ -162,6 +173,7 @@ class StoryWriter:
         saved_files, created_people = [], []
         try:
             with transaction.atomic():
+                relaxed_commit()
                 result = self.write(story, images, saved_files, created_people)
                 if result["changed"]:
                     transaction.on_commit(cache.bump)
@@ -175,7 +187,9 @@ class StoryWriter:
         return story, result
 
     def write(self, story, images, saved_files, created_people):
-        article = Article.objects.filter(source_ref=story.source_ref).first()
+        article = (
+            Article.objects.filter(source_ref=story.source_ref).order_by("pk").first()
+        )
         created = article is None
         published_at = published_at_for(story.updated)
         fields = {
@@ -331,8 +345,10 @@ class StoryWriter:
         missing = [t for t in titles if t not in self.titles]
         if missing:
             found = {}
-            rows = Article.objects.filter(title__in=missing).values_list(
-                "title", "pk", "status"
+            rows = (
+                Article.objects.filter(title__in=missing)
+                .order_by()
+                .values_list("title", "pk", "status")
             )
             for title, pk, status in rows:
                 rank = (status == Article.Status.PUBLISHED, pk)

@@ -1,0 +1,254 @@
+"""What the performance work changed must not change what readers see:
+year/month filters as local-time ranges, related stories, cached totals,
+search on the stored vector (PostgreSQL), the bulk seed."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article, Credit
+from tests.factories import ArticleFactory, PersonFactory, SectionFactory, credit
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search"
+)
+
+
+def titles_on(client, query, candidates):
+    response = client.get(f"/news/?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    return {t for t in candidates if t in html}
+
+
+# --- year and month: [start, end) in Shanghai time ---------------------------
+
+
+def test_year_and_month_ranges_end_exactly_at_local_midnight(client):
+    # 15:59:59 UTC on 31 December is 23:59:59 in Shanghai; a second later
+    # it is the new year there.
+    last = datetime(2023, 12, 31, 15, 59, 59, tzinfo=UTC)
+    ArticleFactory(status="published", published_at=last, title="Last of 2023")
+    ArticleFactory(
+        status="published",
+        published_at=last + timedelta(seconds=1),
+        title="First of 2024",
+    )
+    # 31 January 23:59:59 and 1 February 00:00 in Shanghai.
+    ArticleFactory(
+        status="published",
+        published_at=datetime(2024, 1, 31, 15, 59, 59, tzinfo=UTC),
+        title="End of January",
+    )
+    ArticleFactory(
+        status="published",
+        published_at=datetime(2024, 1, 31, 16, 0, tzinfo=UTC),
+        title="Start of February",
+    )
+    all_titles = {
+        "Last of 2023",
+        "First of 2024",
+        "End of January",
+        "Start of February",
+    }
+
+    assert titles_on(client, "year=2023", all_titles) == {"Last of 2023"}
+    assert titles_on(client, "year=2023&month=12", all_titles) == {"Last of 2023"}
+    assert titles_on(client, "year=2024", all_titles) == all_titles - {"Last of 2023"}
+    assert titles_on(client, "year=2024&month=1", all_titles) == {
+        "First of 2024",
+        "End of January",
+    }
+    assert titles_on(client, "year=2024&month=2", all_titles) == {"Start of February"}
+    # A month alone still means that month of every year.
+    assert titles_on(client, "month=12", all_titles) == {"Last of 2023"}
+
+
+def test_year_filter_compares_dates_instead_of_extracting_the_year(client):
+    ArticleFactory(
+        status="published",
+        published_at=datetime(2024, 5, 1, 4, tzinfo=UTC),
+        title="May story",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/news/?year=2024&month=5")
+    assert response.status_code == 200
+    assert "May story" in response.content.decode()
+    sql = [q["sql"] for q in queries if "articles_article" in q["sql"]]
+    # SQLite's django_datetime_extract() and PostgreSQL's EXTRACT() would
+    # convert every row's date; a range can use the index.
+    assert not any(re.search(r"extract", s, re.IGNORECASE) for s in sql)
+    assert any('"published_at" >=' in s and '"published_at" <' in s for s in sql)
+
+
+def test_a_year_out_of_range_is_still_a_form_error(client):
+    response = client.get("/news/?year=3000&month=12")
+    assert response.status_code == 400
+    assert "Please correct the filters below." in response.content.decode()
+
+
+# --- related stories -------------------------------------------------------------
+
+
+def test_related_stories_are_the_newest_sharing_a_section_or_a_person(client):
+    now = timezone.now()
+    campus, research = SectionFactory(slug="campus"), SectionFactory(slug="research")
+    writer, guest = PersonFactory(), PersonFactory()
+    story = ArticleFactory(
+        status="published", published_at=now - timedelta(days=30), section=campus
+    )
+    credit(story, writer, "writer")
+    credit(story, guest, "attendee")
+
+    def make(title, days, section, person=None, **kwargs):
+        kwargs.setdefault("status", "published")
+        kwargs.setdefault("published_at", now - timedelta(days=days))
+        article = ArticleFactory(title=title, section=section, **kwargs)
+        if person:
+            credit(article, person, "writer")
+        return article
+
+    make("Same section new", 1, campus)
+    make("Shares the writer", 2, research, writer)
+    make("Shares the guest", 3, research, guest)
+    make("Same section old", 40, campus)
+    make("Same section older", 50, campus)
+    make("Same section oldest", 60, campus)
+    make("Unrelated newest", 0.5, research)
+    make("Draft in section", 1, campus, status="draft", published_at=None)
+    make("Scheduled in section", -1, campus)
+    pinned = make("Linked by the importer", 100, research)
+    story.related.add(pinned)
+
+    html = client.get(story.get_absolute_url()).content.decode()
+    start = html.index('<aside class="related"')
+    aside = html[start : html.index("</aside>", start)]
+    shown = re.findall(r'<li><a href="[^"]+">([^<]+)</a>', aside)
+    assert shown == [
+        "Linked by the importer",
+        "Same section new",
+        "Shares the writer",
+        "Shares the guest",
+        "Same section old",
+    ]
+
+
+def test_related_stories_without_section_or_people(client):
+    story = ArticleFactory(published=True, section=None)
+    ArticleFactory(published=True, title="Some other story")
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert "Some other story" not in response.content.decode()
+
+
+# --- cached totals ----------------------------------------------------------------
+
+
+def test_list_total_is_counted_once_and_follows_every_change(client):
+    for _ in range(3):
+        ArticleFactory(published=True)
+    with CaptureQueriesContext(connection) as first:
+        assert "3 stories" in client.get("/news/").content.decode()
+    with CaptureQueriesContext(connection) as second:
+        assert "3 stories" in client.get("/news/?page=1").content.decode()
+    counts = [q for q in second if "COUNT(" in q["sql"].upper()]
+    assert not counts and len(second) < len(first)
+
+    # Publishing, unpublishing and deleting all show at once.
+    new = ArticleFactory(published=True)
+    assert "4 stories" in client.get("/news/").content.decode()
+    new.status = Article.Status.EDITED
+    new.save()
+    assert "3 stories" in client.get("/news/").content.decode()
+    Article.objects.filter(status="published").first().delete()
+    assert "2 stories" in client.get("/news/").content.decode()
+
+
+def test_cached_totals_are_per_filter(client):
+    campus = SectionFactory(slug="campus")
+    ArticleFactory(published=True, section=campus)
+    ArticleFactory(published=True)
+    assert "2 stories" in client.get("/news/").content.decode()
+    assert "1 story" in client.get("/news/?section=campus").content.decode()
+    assert "2 stories" in client.get("/news/?page=1").content.decode()
+
+
+def test_a_scheduled_story_is_counted_when_its_time_comes(client, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    ArticleFactory(published=True)
+    ArticleFactory(status="published", published_at=now + timedelta(minutes=5))
+    assert "1 story" in client.get("/news/").content.decode()
+    time_machine.move_to(now + timedelta(minutes=6), tick=False)
+    assert "2 stories" in client.get("/news/").content.decode()
+
+
+# --- search on the stored vector (PostgreSQL) --------------------------------------
+
+
+@on_postgresql
+def test_stored_search_vector_is_the_expression_search_py_builds():
+    from articles.search import StoredSearchVector, search_vector
+
+    ArticleFactory(
+        published=True,
+        title="Satellites and <b>robots</b>",
+        summary="A summary about lasers.",
+        body="<p>Body text on <em>graphene</em>, with a link.</p>",
+    )
+    ArticleFactory(published=True, title="", summary="", body="")
+    rows = Article.objects.annotate(
+        stored=StoredSearchVector(), computed=search_vector()
+    ).values_list("stored", "computed")
+    for stored, computed in rows:
+        assert stored == computed
+
+
+@on_postgresql
+def test_search_follows_edits_and_ranks_the_headline_first(client):
+    story = ArticleFactory(
+        published=True, title="Forum on instruments", body="<p>Nothing here.</p>"
+    )
+    ArticleFactory(
+        published=True,
+        title="Graphene in the headline",
+        published_at=timezone.now() - timedelta(days=3),
+    )
+    html = client.get("/news/?q=graphene").content.decode()
+    assert "Graphene in the headline" in html and "Forum on instruments" not in html
+
+    story.body = "<p>Researchers showed a graphene sensor.</p>"
+    story.save()
+    html = client.get("/news/?q=graphene").content.decode()
+    assert html.index("Graphene in the headline") < html.index("Forum on instruments")
+    assert "2 stories" in html
+
+
+# --- seed_demo --articles ------------------------------------------------------------
+
+
+def test_synthetic_stories_get_four_distinct_credits(settings):
+    settings.DEBUG = True
+    with open("/dev/null", "w") as out:
+        call_command("seed_demo", articles=30, no_demo=True, stdout=out)
+        call_command("seed_demo", articles=5, no_demo=True, stdout=out)
+    bulk = Article.objects.filter(slug__startswith="bulk-")
+    assert bulk.count() == 35
+    assert set(bulk.values_list("status", flat=True)) == {"published"}
+    for article in bulk.prefetch_related("credits__role"):
+        credits = list(article.credits.all())
+        assert sorted(c.role.slug for c in credits) == [
+            "attendee",
+            "editor",
+            "translator",
+            "writer",
+        ]
+        assert len({c.person_id for c in credits}) == 4
+    assert Credit.objects.filter(article__in=bulk).count() == 35 * 4
