@@ -1,9 +1,11 @@
 """The anonymous page cache: fast repeat visits, never a stale page."""
 
+import os
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,9 +24,23 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _cache_on(settings):
+@pytest.fixture(autouse=True, params=["locmem", "redis"])
+def _cache_on(request, settings):
+    """Every test runs on local memory and on Redis, the production cache
+    (Django's RedisCache at REDIS_URL; CI has Redis on 127.0.0.1:6379)."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": os.environ.get(
+                    "NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/9"
+                ),
+            }
+        }
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -172,7 +188,15 @@ def test_editing_a_photo_caption_reaches_the_cached_page(client, site):
     assert "Corrected caption" in body and "Old caption" not in body
 
 
-def test_scheduled_story_appears_at_its_time_with_the_cache_on(client, site):
+def skip_time_travel_on_redis(request):
+    # Redis expires keys by its own clock, which time_machine cannot move;
+    # test_redis_page_ttl_stops_at_the_next_scheduled_story covers Redis.
+    if request.node.callspec.params.get("_cache_on") == "redis":
+        pytest.skip("time travel does not reach the Redis server's clock")
+
+
+def test_scheduled_story_appears_at_its_time_with_the_cache_on(request, client, site):
+    skip_time_travel_on_redis(request)
     start = timezone.now()
     story = ArticleFactory(
         status=Article.Status.PUBLISHED,
@@ -192,8 +216,9 @@ def test_scheduled_story_appears_at_its_time_with_the_cache_on(client, site):
 
 
 def test_pages_are_cached_for_the_configured_time_when_nothing_is_scheduled(
-    client, site
+    request, client, site
 ):
+    skip_time_travel_on_redis(request)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         get(client, "/news/")
@@ -297,3 +322,17 @@ def test_cached_pages_keep_the_host_they_were_rendered_for(client, site, setting
     for host in ("news.example.edu", "www.example.edu", "news.example.edu"):
         body = client.get(url, HTTP_HOST=host).content.decode()
         assert f'<link rel="canonical" href="http://{host}{url}">' in body
+
+
+def test_redis_page_ttl_stops_at_the_next_scheduled_story(request, client, site):
+    if request.node.callspec.params.get("_cache_on") != "redis":
+        pytest.skip("checks the expiry Redis itself enforces")
+    ArticleFactory(
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now() + timedelta(seconds=90),
+        title="Soon",
+    )
+    get(client, "/news/")
+    redis = cache._cache.get_client()
+    ttls = [redis.ttl(key) for key in redis.scan_iter("*newsroom:page:*")]
+    assert ttls and all(0 < ttl <= 90 for ttl in ttls)
