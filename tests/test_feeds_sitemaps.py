@@ -1,6 +1,7 @@
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -31,13 +32,25 @@ def feed(client):
 
 
 def sitemap_urls(client):
+    """Every URL of every section sitemap listed in the /sitemap.xml index."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    root = ET.fromstring(response.content)  # noqa: S314 (our own output)
-    return {
-        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
-        for url in root.iter(f"{SITEMAP}url")
-    }
+    index = ET.fromstring(response.content)  # noqa: S314 (our own output)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    urls = {}
+    for location in index.iter(f"{SITEMAP}loc"):
+        part = client.get(
+            urlsplit(location.text).path + "?" + urlsplit(location.text).query
+        )
+        assert part.status_code == 200
+        root = ET.fromstring(part.content)  # noqa: S314 (our own output)
+        urls.update(
+            {
+                url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+                for url in root.iter(f"{SITEMAP}url")
+            }
+        )
+    return urls
 
 
 # --- RSS -------------------------------------------------------------------
@@ -150,7 +163,7 @@ def test_sitemap_leaves_out_hidden_stories_and_their_people(client):
     scheduled = ArticleFactory(
         status="published", published_at=timezone.now() + timedelta(days=1)
     )
-    body = client.get("/sitemap.xml").content.decode()
+    body = " ".join(sitemap_urls(client))
     for article in Article.objects.exclude(status="published"):
         assert article.get_absolute_url() not in body
     assert scheduled.get_absolute_url() not in body
@@ -177,3 +190,18 @@ def test_feed_and_sitemap_stay_within_their_query_budget(
         assert client.get("/feeds/latest/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/sitemap.xml").status_code == 200
+    for section in ("stories", "sections", "people"):
+        with django_assert_max_num_queries(3):
+            assert client.get(f"/sitemap-{section}.xml").status_code == 200
+
+
+def test_sitemap_index_splits_a_large_archive(client, settings, monkeypatch):
+    from articles import sitemaps
+
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 3)
+    stories = [ArticleFactory(published=True) for _ in range(7)]
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-stories.xml?p=3" in index
+    assert client.get("/sitemap-stories.xml?p=4").status_code == 404
+    urls = sitemap_urls(client)
+    assert all(f"http://testserver{a.get_absolute_url()}" in urls for a in stories)

@@ -74,7 +74,7 @@ def listing_urls():
         "/sections/campus/",
         "/people/zhang-yan/",
         "/feeds/latest/",
-        "/sitemap.xml",
+        "/sitemap-stories.xml",
     ]
 
 
