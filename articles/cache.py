@@ -19,7 +19,7 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
-from django.utils.http import quote_etag
+from django.utils.http import parse_http_date_safe, quote_etag
 
 GENERATION_KEY = "newsroom:public:generation"
 NEXT_SCHEDULED_KEY = "newsroom:public:next-scheduled:%s"
@@ -163,8 +163,13 @@ def _render(response):
 
 
 def _conditional(request, response):
+    """304 when the reader's copy is current, by ETag or by Last-Modified
+    (set by views that know when their content last changed)."""
     return get_conditional_response(
-        request, etag=response.headers.get("ETag"), response=response
+        request,
+        etag=response.headers.get("ETag"),
+        last_modified=parse_http_date_safe(response.headers.get("Last-Modified", "")),
+        response=response,
     )
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
@@ -246,6 +247,13 @@ class ArticleDetailView(PublicPageMixin, StoryContextMixin, DetailView):
         return super().get_context_data(
             **self.story_context(self.object, public=True), **kwargs
         )
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        changed = last_modified(self.object)
+        if changed:
+            response.headers["Last-Modified"] = http_date(changed.timestamp())
+        return response
 
 
 class ArticleOriginalView(PublicPageMixin, DetailView):

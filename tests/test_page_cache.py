@@ -336,3 +336,19 @@ def test_redis_page_ttl_stops_at_the_next_scheduled_story(request, client, site)
     redis = cache._cache.get_client()
     ttls = [redis.ttl(key) for key in redis.scan_iter("*newsroom:page:*")]
     assert ttls and all(0 < ttl <= 90 for ttl in ttls)
+
+
+def test_story_page_answers_if_modified_since_with_304(client, site):
+    url = site["story"].get_absolute_url()
+    first = client.get(url)
+    stamp = first.headers["Last-Modified"]
+    again = client.get(url, headers={"If-Modified-Since": stamp})
+    assert again.status_code == 304
+    assert again.content == b""
+    # HTTP dates count whole seconds: correct the story a little later.
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
+        site["story"].title = "First story, corrected"
+        site["story"].save()
+        fresh = client.get(url, headers={"If-Modified-Since": stamp})
+    assert fresh.status_code == 200
+    assert "First story, corrected" in fresh.content.decode()
