@@ -113,47 +113,78 @@ def _etag_for(response):
 
 
 def cache_public_page(view):
-    """Serve anonymous readers from the page cache, and answer conditional
-    GETs with 304.
+    """Mark a public view's pages for the page cache and for conditional GETs.
 
-    Only anonymous GET/HEAD requests are cached, keyed by the generation and
-    the full URL, for ``timeout_for(generation)`` seconds; only 200 responses
-    that set no cookie are stored. Everyone else (a session cookie means
-    staff, or a reader with messages) gets a freshly rendered, private page.
-    ``NEWSROOM_PAGE_CACHE_SECONDS = 0`` turns the cache off; ETags stay.
+    Anonymous GET/HEAD responses with status 200 get an ETag and public
+    cache headers, and are flagged for ``PageCacheMiddleware``, which stores
+    them (for ``timeout_for(generation)`` seconds, unless they set a cookie)
+    and answers If-None-Match/If-Modified-Since with 304. Everyone else (a
+    session cookie means staff, or a reader with messages) gets a freshly
+    rendered, private page.
     """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        response = _render(view(request, *args, **kwargs))
         if not _is_anonymous_read(request):
-            response = _render(view(request, *args, **kwargs))
             patch_vary_headers(response, ("Cookie",))
             patch_cache_control(response, private=True)
             return response
-
-        enabled = settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
-        if enabled:
-            gen = generation()
-            key = page_key(request, gen)
-            response = cache.get(key)
-            if response is not None:
-                response.headers["X-Page-Cache"] = "hit"
-                return _conditional(request, response)
-
-        response = _render(view(request, *args, **kwargs))
         if response.status_code != 200 or response.streaming:
             return response
         response.headers["ETag"] = _etag_for(response)
         patch_vary_headers(response, ("Cookie",))
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        if enabled and not response.cookies:
-            timeout = timeout_for(gen)
-            if timeout > 0:
-                cache.set(key, response, timeout)
-                response.headers["X-Page-Cache"] = "miss"
-        return _conditional(request, response)
+        response.newsroom_page_cache = True
+        return response
 
     return wrapped
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers from the page cache before sessions, auth,
+    CSRF, messages and the view run (a hit costs two cache reads), and store
+    the pages ``cache_public_page`` marked, with the headers the inner
+    middleware added (CSP, X-Frame-Options).
+
+    ``NEWSROOM_PAGE_CACHE_SECONDS = 0`` turns the cache off; ETags and 304s
+    stay. Static files, uploads, the admin and previews are never looked up.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skip = tuple(
+            "/" + prefix.strip("/") + "/"
+            for prefix in (
+                settings.STATIC_URL,
+                settings.MEDIA_URL,
+                settings.NEWSROOM_ADMIN_URL,
+                "preview",
+            )
+        )
+
+    def __call__(self, request):
+        key = None
+        if (
+            settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
+            and _is_anonymous_read(request)
+            and not request.path_info.startswith(self.skip)
+        ):
+            gen = generation()
+            key = page_key(request, gen)
+            cached = cache.get(key)
+            if cached is not None:
+                cached.headers["X-Page-Cache"] = "hit"
+                return _conditional(request, cached)
+        response = self.get_response(request)
+        if not getattr(response, "newsroom_page_cache", False):
+            return response
+        if key and not response.cookies:
+            timeout = timeout_for(gen)
+            if timeout > 0:
+                response.headers["X-Page-Cache"] = "miss"
+                cache.set(key, response, timeout)
+        return _conditional(request, response)
 
 
 def _render(response):

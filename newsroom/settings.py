@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # One JSON log line per request, with an X-Request-ID (README "Deploy").
     "newsroom.middleware.RequestLogMiddleware",
+    # Anonymous page hits are answered here, before sessions and the view.
+    "articles.cache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

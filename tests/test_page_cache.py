@@ -352,3 +352,28 @@ def test_story_page_answers_if_modified_since_with_304(client, site):
         fresh = client.get(url, headers={"If-Modified-Since": stamp})
     assert fresh.status_code == 200
     assert "First story, corrected" in fresh.content.decode()
+
+
+def test_a_hit_is_served_before_the_view_with_all_security_headers(
+    client, site, django_assert_num_queries
+):
+    url = site["story"].get_absolute_url()
+    first = client.get(url)
+    assert first.headers["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    assert hit.headers["X-Page-Cache"] == "hit"
+    assert hit.content == first.content
+    assert "script-src 'self'" in hit.headers["Content-Security-Policy"]
+    assert hit.headers["X-Frame-Options"] == "DENY"
+    assert hit.headers["X-Content-Type-Options"] == "nosniff"
+    assert not hit.cookies
+
+
+def test_staff_never_get_the_cached_anonymous_page(client, site, user_in):
+    url = site["story"].get_absolute_url()
+    client.get(url)
+    client.force_login(user_in("Editors"))
+    staff_view = client.get(url)
+    assert "X-Page-Cache" not in staff_view.headers
+    assert "private" in staff_view.headers["Cache-Control"]
