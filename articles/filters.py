@@ -87,6 +87,10 @@ class ArticleFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(published_at__month=month)
 
+    # The search text when PostgreSQL full-text search is in use; set by
+    # search(), read by in_reading_order().
+    search_text = None
+
     def search(self, queryset, name, value):
         value = value.replace("\x00", "").strip()
         if not value:
@@ -94,12 +98,25 @@ class ArticleFilter(django_filters.FilterSet):
         if connection.vendor == "postgresql":
             from articles.search import full_text_search
 
+            self.search_text = value
             return full_text_search(queryset, value)
         return queryset.filter(
             Q(title__icontains=value)
             | Q(summary__icontains=value)
             | Q(body__icontains=value)
         )
+
+    def in_reading_order(self, queryset, total=None):
+        """``queryset`` (this filter's ``qs``) in the order the list shows
+        it: with a full-text search, best matches first (a sequence for the
+        paginator, ``articles.search.RankedResults``; ``total``: a callable
+        giving the number of stories, if known); otherwise as is, newest
+        first."""
+        if self.search_text is None:
+            return queryset
+        from articles.search import RankedResults
+
+        return RankedResults(queryset, self.search_text, total)
 
     def by_person(self, queryset, name, value):
         """Stories crediting the person in any role, or with their photos."""

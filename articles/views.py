@@ -160,6 +160,18 @@ class ArticleListView(PaginationMixin, PublicPageMixin, FilterView):
             response.status_code = 400
         return response
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """Search results best match first (ArticleFilter.in_reading_order);
+        how they are ranked depends on how many there are, which the
+        paginator counts once per change of the site."""
+
+        def total():
+            return paginator.count
+
+        results = self.filterset.in_reading_order(queryset, total)
+        paginator = super().get_paginator(results, per_page, **kwargs)
+        return paginator
+
     def get_canonical_path(self):
         filtered = any(k != "page" and v for k, v in self.request.GET.items())
         if filtered:

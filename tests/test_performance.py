@@ -1,6 +1,7 @@
 """What the performance work changed must not change what readers see:
 year/month filters as local-time ranges, related stories, cached totals,
-search on the stored vector (PostgreSQL), the bulk seed."""
+search on the stored vector and its ranking of the newest matches
+(PostgreSQL), person pages, the bulk seed."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -11,8 +12,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import search
 from articles.models import Article, Credit
-from tests.factories import ArticleFactory, PersonFactory, SectionFactory, credit
+from tests.factories import (
+    ArticleFactory,
+    PersonFactory,
+    PhotoFactory,
+    SectionFactory,
+    attach_photo,
+    credit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +240,101 @@ def test_search_follows_edits_and_ranks_the_headline_first(client):
     assert "2 stories" in html
 
 
+def card_titles(response):
+    assert response.status_code == 200
+    return re.findall(
+        r'class="card-title"><a href="[^"]+">([^<]+)</a>', response.content.decode()
+    )
+
+
+def graphene_stories():
+    """Six stories mentioning graphene (two in the headline) and one not."""
+    now = timezone.now()
+
+    def story(title, days, body="<p>Nothing here.</p>"):
+        ArticleFactory(
+            status="published",
+            published_at=now - timedelta(days=days),
+            title=title,
+            body=body,
+        )
+
+    mention = "<p>A word on graphene.</p>"
+    story("Graphene headline long ago", 30)
+    story("Mention oldest", 40, mention)
+    story("Mention old", 20, mention)
+    story("Mention newer", 3, mention)
+    story("Graphene headline recent", 2)
+    story("Mention newest", 1, mention)
+    story("No match", 0.5)
+
+
+@on_postgresql
+def test_search_ranks_the_newest_matches_then_lists_older_ones_newest_first(
+    client, monkeypatch
+):
+    graphene_stories()
+    # Up to RANKED matches, all of them are ranked: headlines first.
+    assert card_titles(client.get("/news/?q=graphene")) == [
+        "Graphene headline recent",
+        "Graphene headline long ago",
+        "Mention newest",
+        "Mention newer",
+        "Mention old",
+        "Mention oldest",
+    ]
+    # With more matches than RANKED (here 3), only the newest RANKED are
+    # ranked; the old headline comes after them, in date order.
+    monkeypatch.setattr(search, "RANKED", 3)
+    response = client.get("/news/?q=graphene&page=1")
+    assert card_titles(response) == [
+        "Graphene headline recent",
+        "Mention newest",
+        "Mention newer",
+        "Mention old",
+        "Graphene headline long ago",
+        "Mention oldest",
+    ]
+    assert "6 stories" in response.content.decode()
+
+
+@on_postgresql
+def test_ranked_results_pages_hold_every_match_once_in_one_order(monkeypatch):
+    from articles.search import RankedResults, full_text_search
+
+    monkeypatch.setattr(search, "RANKED", 3)
+    graphene_stories()
+    results = RankedResults(
+        full_text_search(Article.objects.published(), "graphene"), "graphene"
+    )
+    everything = [a.title for a in results[0:None]]
+    assert everything[:3] == [
+        "Graphene headline recent",
+        "Mention newest",
+        "Mention newer",
+    ]
+    assert len(everything) == len(set(everything)) == results.count() == 6
+    for size in (1, 2, 4, 5):  # pages ending before, at and across RANKED
+        pages = [results[n : n + size] for n in range(0, 6, size)]
+        assert [a.title for page in pages for a in page] == everything
+    assert results[4].title == everything[4]
+    assert results[6:9] == []
+    with pytest.raises(IndexError):
+        results[6]
+
+
+@on_postgresql
+def test_a_phrase_that_matches_nothing_lists_nothing(client):
+    graphene_stories()
+    response = client.get('/news/?q="headline+graphene"')
+    assert card_titles(response) == []
+    assert "No stories match." in response.content.decode()
+    assert card_titles(client.get('/news/?q="graphene+headline"')) == [
+        "Graphene headline recent",
+        "Graphene headline long ago",
+    ]
+
+
 # --- seed_demo --articles ------------------------------------------------------------
 
 
@@ -252,3 +356,68 @@ def test_synthetic_stories_get_four_distinct_credits(settings):
         ]
         assert len({c.person_id for c in credits}) == 4
     assert Credit.objects.filter(article__in=bulk).count() == 35 * 4
+
+
+# --- person pages ------------------------------------------------------------------
+
+
+def test_person_page_takes_the_same_queries_however_many_stories(client):
+    """Every role, and stories with the person's photos but no photo credit:
+    the page's queries are the same for 3 and for 28 stories of each, the
+    totals count them all, and each role lists the newest 20."""
+    person = PersonFactory(family_name="Zhang", given_name="Yan")
+    roles = ("writer", "translator", "editor", "photographer", "attendee")
+    now = timezone.now()
+    made = 0
+
+    def add_stories(n):
+        nonlocal made
+        for _ in range(n):
+            made += 1
+            credited = ArticleFactory(
+                status="published",
+                published_at=now - timedelta(hours=2 * made),
+                title=f"Credited {made:02d}",
+            )
+            for role in roles:
+                credit(credited, person, role, position_title=f"title {made:02d}")
+            photographed = ArticleFactory(
+                status="published",
+                published_at=now - timedelta(hours=2 * made + 1),
+                title=f"Photographed {made:02d}",
+            )
+            attach_photo(photographed, PhotoFactory(photographer=person))
+
+    def visit():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(person.get_absolute_url())
+        assert response.status_code == 200
+        return len(queries), " ".join(
+            re.sub(r"<[^>]+>", " ", response.content.decode()).split()
+        )
+
+    add_stories(3)
+    first, text = visit()  # totals counted
+    again, _ = visit()  # totals from the cache
+    assert "Written by ZHANG Yan (3 stories)" in text
+    assert "Photos by ZHANG Yan (6 stories)" in text
+
+    add_stories(25)  # any change to stories makes the totals count again
+    assert visit()[0] == first
+    assert visit()[0] == again < first
+    text = visit()[1]
+    for label in ("Written by", "Translated by", "Edited by"):
+        assert f"{label} ZHANG Yan (28 stories)" in text
+    assert "Appears in (28 stories)" in text
+    assert "Photos by ZHANG Yan (56 stories)" in text
+    # Each role: the newest 20, newest first, with the person's title.
+    assert text.count("Credited 01") == 5
+    assert text.count("Credited 20") == 4  # not among the newest 20 photos
+    assert "Credited 21" not in text
+    assert "title 01" in text and "title 21" not in text
+    # Photos: credited and uncredited stories merged, newest 20.
+    photos = text[text.index("Photos by") : text.index("Appears in")]
+    assert photos.index("Credited 01") < photos.index("Photographed 01")
+    assert photos.index("Photographed 01") < photos.index("Credited 02")
+    assert "Photographed 10" in photos and "Credited 11" not in photos
+    assert text.count("More stories") == 5
