@@ -35,6 +35,7 @@ format: install
 
 # The suite on SQLite, after the static checks.
 test: lint
+	mkdir -p var
 	SECRET_KEY=check-only $(PY) manage.py check
 	SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -q
