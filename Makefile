@@ -17,7 +17,11 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) .env
+
+# Development checkouts only (git-ignored): manage.py run by hand gets DEBUG.
+.env:
+	printf '# Development checkout only; never deploy this file.\nDEBUG=1\n' > .env
 
 run: install
 	mkdir -p var

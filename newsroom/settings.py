@@ -12,6 +12,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+# A development checkout's .env (written by `make install`, git-ignored) turns
+# DEBUG on for manage.py commands run by hand. Real environment variables
+# win over it, and a deployment has no .env, so production still needs
+# SECRET_KEY.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
