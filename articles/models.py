@@ -2,12 +2,12 @@ from ckeditor.fields import RichTextField
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.html import sanitize_html
+from newsroom.links import slug_url
 from newsroom.slugs import unique_slug
 
 
@@ -23,7 +23,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return slug_url("articles:section", self.slug)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -202,7 +202,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_url("articles:detail", self.slug)
 
     @property
     def is_public(self):

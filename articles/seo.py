@@ -5,9 +5,10 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from newsroom.links import slug_url
 
 # As django.utils.html.json_script: the JSON cannot close the <script>
 # element or open a comment, whatever a title contains.
@@ -104,8 +105,6 @@ def article_json_ld(article, request, *, modified):
             "@type": "NewsArticle",
             "inLanguage": article.source_language,
             "headline": article.original_title,
-            "url": absolute_url(
-                reverse("articles:original", kwargs={"slug": article.slug}), request
-            ),
+            "url": absolute_url(slug_url("articles:original", article.slug), request),
         }
     return data

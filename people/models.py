@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.links import slug_url
 from newsroom.slugs import unique_slug
 
 
@@ -91,7 +91,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("people:detail", kwargs={"slug": self.slug})
+        return slug_url("people:detail", self.slug)
 
     @property
     def display_name(self):

@@ -2,13 +2,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView
 
 from articles.cache import cached_count
 from articles.models import Article, ArticlePhoto, Credit
 from articles.views import PublicPageMixin
+from newsroom.links import slug_url
 from people.models import Person, Role
 
 PER_ROLE = 20
@@ -41,7 +41,7 @@ class Entry:
 
     @property
     def url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_url("articles:detail", self.slug)
 
     @property
     def sort_key(self):
