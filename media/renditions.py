@@ -9,12 +9,14 @@ Strategy: imagekit's **JustInTime** cache-file strategy. A rendition is
 made the first time a page asks for its URL, written once through the
 default storage under ``CACHE/images/``, and from then on only looked up:
 its state ("exists") is kept in the default cache, fetched for all of a
-photo's renditions in one ``get_many``. So
+photo's renditions in one ``get_many``, and each process keeps a photo's
+finished ``Picture`` for a few minutes. So
 
 * uploads, imports and ``seed_demo`` stay fast, and only the widths a photo
   needs are ever made (a 600-pixel original gets no 1200-pixel copy);
 * the first view of a new photo (usually the publisher's preview) pays for
-  making it; later views cost one cache lookup per photo, no database query;
+  making it; later views cost at most one cache lookup per photo and no
+  database query;
 * a rendition that cannot be made (its original is missing from storage)
   is logged and the figure keeps its caption: a reader never gets a 500.
 
@@ -23,9 +25,12 @@ Everything goes through Django's storage API, so the files follow
 """
 
 import logging
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from imagekit import ImageSpec, register
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.cachefiles.state import (
@@ -212,11 +217,41 @@ def _render(photo, wanted):
         return None
 
 
+# Pictures already made, per process: (source name, width, height) ->
+# (expires, Picture). A source file's renditions never change (their names
+# come from its name), so looking their states up in the cache on every
+# page view (one round trip and a URL per rendition) bought nothing. Kept
+# a few minutes, so files deleted by hand are made again soon.
+_PICTURES = {}
+PICTURE_SECONDS = 300
+PICTURES_MAX = 4096
+
+
 def picture(photo):
     """The renditions of ``photo`` for a ``<picture>``, or None (no image, or
     it cannot be rendered). Never queries the database."""
     if not photo.image:
         return None
+    key = (photo.image.name, photo.width, photo.height)
+    now = time.monotonic()
+    known = _PICTURES.get(key)
+    if known and known[0] > now:
+        return known[1]
+    made = _make_picture(photo)
+    if made is not None:
+        if len(_PICTURES) >= PICTURES_MAX:
+            _PICTURES.clear()
+        _PICTURES[key] = (now + PICTURE_SECONDS, made)
+    return made
+
+
+@receiver(setting_changed)
+def _storage_changed(setting, **kwargs):
+    if setting in ("MEDIA_ROOT", "MEDIA_URL", "STORAGES"):
+        _PICTURES.clear()
+
+
+def _make_picture(photo):
     plan = _plan(photo)
     wanted = [
         ((fmt, width), SPECS[fmt, width], real_w, real_h)
