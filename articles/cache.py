@@ -6,6 +6,7 @@ or unpublish). Scheduled stories change nothing in the database when their
 time comes, so a page is never cached past the next scheduled publication.
 """
 
+import contextvars
 import hashlib
 import time
 from functools import wraps
@@ -25,21 +26,37 @@ GENERATION_KEY = "newsroom:public:generation"
 NEXT_SCHEDULED_KEY = "newsroom:public:next-scheduled:%s"
 
 
+# Within a request the generation is read from the cache once: the page
+# cache, the counts, the sections and the related stories all ask for it.
+# None outside a request (commands, the shell): then every call reads it.
+_request_memo = contextvars.ContextVar("newsroom_request_memo", default=None)
+
+
 def generation():
+    memo = _request_memo.get()
+    if memo is not None and "generation" in memo:
+        return memo["generation"]
     value = cache.get(GENERATION_KEY)
     if value is None:
-        value = int(time.time() * 1000)
+        # Microseconds: a new value after cache.clear() is never the old one
+        # (per-process copies are keyed by it).
+        value = time.time_ns() // 1000
         cache.add(GENERATION_KEY, value, None)
         value = cache.get(GENERATION_KEY, value)
+    if memo is not None:
+        memo["generation"] = value
     return value
 
 
 def bump(**kwargs):
     """Signal receiver: make every cached public page unreachable."""
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.pop("generation", None)
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not in the cache (first use, or evicted)
-        cache.set(GENERATION_KEY, int(time.time() * 1000), None)
+        cache.set(GENERATION_KEY, time.time_ns() // 1000, None)
 
 
 def page_key(request, gen):
@@ -48,12 +65,30 @@ def page_key(request, gen):
     return f"newsroom:page:{gen}:{digest}"
 
 
+# The next scheduled publication, per process, for one generation: it can
+# only change when something is saved (a new generation) or when it passes.
+_next_scheduled = (None, None)
+
+
 def timeout_for(gen, default=None):
     """Seconds a page may stay cached: the configured time (or ``default``),
     cut short by the next scheduled publication (0: do not cache)."""
+    global _next_scheduled
     if default is None:
         default = settings.NEWSROOM_PAGE_CACHE_SECONDS
     now = timezone.now().timestamp()
+    known_gen, next_at = _next_scheduled
+    if known_gen != gen or (next_at and next_at <= now):
+        next_at = _next_scheduled_at(gen, now, default)
+        _next_scheduled = (gen, next_at)
+    if next_at:
+        return max(0, min(default, int(next_at - now)))
+    return default
+
+
+def _next_scheduled_at(gen, now, default):
+    """When the next scheduled story comes out (a timestamp, 0: none),
+    shared through the cache by every process."""
     key = NEXT_SCHEDULED_KEY % gen
     next_at = cache.get(key)
     if next_at is None or (next_at and next_at <= now):
@@ -67,32 +102,59 @@ def timeout_for(gen, default=None):
         )
         next_at = first.timestamp() if first else 0
         cache.set(key, next_at, default or None)
-    if next_at:
-        return max(0, min(default, int(next_at - now)))
-    return default
+    return next_at
 
 
-COUNT_KEY = "newsroom:count:%s:%s"
-COUNT_SECONDS = 300
+OBJECT_KEY = "newsroom:object:%s:%s"
+
+
+def cached(key, compute):
+    """``compute()``, shared by everyone who asks for the same ``key`` until
+    anything changes (the generation) or a scheduled story comes out.
+
+    This is the object cache, under the page cache and independent of it.
+    It serves whoever the page cache cannot: staff, readers with a session,
+    and the first reader of a page. It keeps what is the same for everyone
+    but costs queries to find: list totals (counting 100,000 stories was
+    half of /news/), a story with its credits and photos, and a story's
+    related stories (docs/PERFORMANCE.md). NEWSROOM_OBJECT_CACHE_SECONDS
+    sets how long (0: off). ``compute()`` must not return None."""
+    seconds = settings.NEWSROOM_OBJECT_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    gen = generation()
+    timeout = timeout_for(gen, seconds)
+    if timeout <= 0:
+        return compute()
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    cache_key = OBJECT_KEY % (gen, digest)
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, timeout)
+    return value
 
 
 def cached_count(key, count):
-    """``count()`` of a public list, shared by everyone who asks for the same
-    ``key`` until anything changes (the generation) or a scheduled story
-    comes out. Counting 100,000 stories for every page of /news/ was half of
-    the page's time (docs/PERFORMANCE.md). Independent of the page cache:
-    staff and readers with a session get fresh pages with cached counts."""
+    """``count()`` of a public list, through the object cache."""
+    return cached(("count", key), count)
+
+
+# The sections, per process, for the current generation: every public page
+# lists them in its navigation and /news/ in its filter.
+_sections = (None, [])
+
+
+def sections():
+    """All sections in order, read from the database once per process per
+    change of the site (the generation)."""
+    global _sections
+    from articles.models import Section
+
     gen = generation()
-    timeout = timeout_for(gen, COUNT_SECONDS)
-    if timeout <= 0:
-        return count()
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()
-    cache_key = COUNT_KEY % (gen, digest)
-    value = cache.get(cache_key)
-    if value is None:
-        value = count()
-        cache.set(cache_key, value, timeout)
-    return value
+    if _sections[0] != gen:
+        _sections = (gen, list(Section.objects.all()))
+    return _sections[1]
 
 
 def _is_anonymous_read(request):
@@ -164,6 +226,13 @@ class PageCacheMiddleware:
         )
 
     def __call__(self, request):
+        token = _request_memo.set({})
+        try:
+            return self._respond(request)
+        finally:
+            _request_memo.reset(token)
+
+    def _respond(self, request):
         key = None
         if (
             settings.NEWSROOM_PAGE_CACHE_SECONDS > 0

@@ -3,18 +3,18 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from articles.cache import CachedPublicPageMixin, cached_count
+from articles.cache import CachedPublicPageMixin, cached, cached_count
 from articles.filters import ArticleFilter
 from articles.models import Article, ArticlePhoto, Credit, Section
 from articles.seo import absolute_url, article_json_ld, image_url, json_ld_script
 from articles.workflow import visible_articles
+from newsroom.links import slug_url
 
 RELATED_COUNT = 5
 # Story lists show headlines and summaries, never the texts.
@@ -224,7 +224,9 @@ class StoryContextMixin:
     def story_context(self, article, *, public):
         request = self.request
         context = {
-            "related_stories": related_stories(article),
+            "related_stories": cached(
+                ("related", article.pk), lambda: related_stories(article)
+            ),
             # "Updated: YYYY/MM/DD" is the day the story went public (an
             # archive import or a typo fix does not make old news look new).
             "updated": article.published_at or article.updated_at,
@@ -241,7 +243,7 @@ class StoryContextMixin:
                 ),
                 english_url=absolute_url(article.get_absolute_url(), request),
                 original_url=absolute_url(
-                    reverse("articles:original", kwargs={"slug": article.slug}),
+                    slug_url("articles:original", article.slug),
                     request,
                 ),
             )
@@ -254,6 +256,12 @@ class ArticleDetailView(PublicPageMixin, StoryContextMixin, DetailView):
 
     def get_queryset(self):
         return Article.objects.published().for_detail()
+
+    def get_object(self, queryset=None):
+        # The story with its credits and photos, from the object cache (an
+        # unknown slug raises Http404 and is not kept).
+        find = super().get_object
+        return cached(("story", self.kwargs["slug"]), lambda: find(queryset))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

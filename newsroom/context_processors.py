@@ -3,10 +3,10 @@ from django.utils.functional import SimpleLazyObject
 
 
 def site(request):
-    from articles.models import Section
+    from articles.cache import sections
 
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         # Lazy: admin pages never render the public navigation.
-        "nav_sections": SimpleLazyObject(lambda: list(Section.objects.all())),
+        "nav_sections": SimpleLazyObject(sections),
     }

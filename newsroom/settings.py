@@ -107,6 +107,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Seconds an anonymous public page may be served from the cache; 0 disables.
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=300)
+# The object cache under it (articles.cache.cached): totals, stories with
+# their credits and photos, related stories; 0 turns it off.
+NEWSROOM_OBJECT_CACHE_SECONDS = env.int("NEWSROOM_OBJECT_CACHE_SECONDS", default=300)
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

@@ -274,12 +274,29 @@ def test_conditional_get_works_with_the_cache_off(client, site, settings):
 
 def test_cache_off_renders_every_time(client, site, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    settings.NEWSROOM_OBJECT_CACHE_SECONDS = 0
     for url in public_urls(site):
         client.get(url)
         response, queries = queries_for(client, url)
         assert response.status_code == 200
         assert "X-Page-Cache" not in response.headers
         assert queries > 0, url
+
+
+def test_with_the_page_cache_off_a_story_comes_from_the_object_cache(
+    client, site, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    story = site["story"]
+    client.get(story.get_absolute_url())
+    response, queries = queries_for(client, story.get_absolute_url())
+    assert "X-Page-Cache" not in response.headers
+    assert queries == 0
+    story.title = "Edited after the first reader"
+    story.save()
+    assert "Edited after the first reader" in client.get(
+        story.get_absolute_url()
+    ).content.decode("utf-8")
 
 
 def test_staff_and_readers_never_share_a_cached_page(client, site, user_in):

@@ -421,3 +421,68 @@ def test_person_page_takes_the_same_queries_however_many_stories(client):
     assert photos.index("Photographed 01") < photos.index("Credited 02")
     assert "Photographed 10" in photos and "Credited 11" not in photos
     assert text.count("More stories") == 5
+
+
+def related_on(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    start = html.index('<aside class="related"')
+    aside = html[start : html.index("</aside>", start)]
+    return re.findall(r'<li><a href="[^"]+">([^<]+)</a>', aside)
+
+
+def test_related_stories_are_found_once_and_follow_every_change(client, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    campus = SectionFactory(slug="campus")
+    story = ArticleFactory(
+        status="published", published_at=now - timedelta(days=9), section=campus
+    )
+    older = ArticleFactory(
+        title="Older news",
+        status="published",
+        published_at=now - timedelta(days=5),
+        section=campus,
+    )
+    with CaptureQueriesContext(connection) as first:
+        assert related_on(client, story) == ["Older news"]
+    with CaptureQueriesContext(connection) as again:
+        assert related_on(client, story) == ["Older news"]
+    # The second reader is not charged for finding them.
+    assert len(again) <= len(first) - 3
+
+    ArticleFactory(
+        title="Newer news", status="published", published_at=now, section=campus
+    )
+    assert related_on(client, story) == ["Newer news", "Older news"]
+    ArticleFactory(
+        title="Scheduled news",
+        status="published",
+        published_at=now + timedelta(minutes=5),
+        section=campus,
+    )
+    assert "Scheduled news" not in related_on(client, story)
+    time_machine.move_to(now + timedelta(minutes=6), tick=False)
+    assert related_on(client, story)[0] == "Scheduled news"
+    older.delete()
+    assert "Older news" not in related_on(client, story)
+
+
+def test_navigation_and_section_filter_follow_section_changes(client):
+    campus = SectionFactory(slug="campus", name="Campus")
+    ArticleFactory(published=True, section=campus, title="On campus")
+    html = client.get("/news/").content.decode()
+    assert '<a href="/sections/campus/">Campus</a>' in html
+    assert '<option value="campus">Campus</option>' in html
+
+    campus.name = "Campus life"
+    campus.save()
+    SectionFactory(slug="research", name="Research")
+    html = client.get("/news/").content.decode()
+    assert '<a href="/sections/campus/">Campus life</a>' in html
+    assert '<a href="/sections/research/">Research</a>' in html
+    assert '<option value="research">Research</option>' in html
+    assert "On campus" in client.get("/news/?section=campus").content.decode()
+    assert "On campus" not in client.get("/news/?section=research").content.decode()
+    response = client.get("/news/?section=gone")
+    assert response.status_code == 400
+    assert "There is no such section." in response.content.decode()
