@@ -35,8 +35,28 @@ def slug_url(viewname, slug):
     return before + slug + after
 
 
+# The links every public page has in its header and footer.
+SITE_ROUTES = {
+    "home": "home",
+    "news": "articles:list",
+    "feed": "feed_latest",
+    "sitemap": "sitemap",
+}
+
+
+@lru_cache(maxsize=8)
+def _site_urls(prefix, urlconf):
+    return {key: reverse(name, urlconf=urlconf) for key, name in SITE_ROUTES.items()}
+
+
+def site_urls():
+    """{"home": "/", "news": "/news/", ...} for the header and footer."""
+    return _site_urls(get_script_prefix(), get_urlconf())
+
+
 @receiver(setting_changed)
 def _urlconf_changed(setting, **kwargs):
     # Tests that swap the URL configuration (the admin URL setting).
     if setting in ("ROOT_URLCONF", "NEWSROOM_ADMIN_URL"):
         _around_slug.cache_clear()
+        _site_urls.cache_clear()

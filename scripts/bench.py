@@ -7,11 +7,13 @@ A fresh PostgreSQL database (newsroom_bench on 127.0.0.1:5432) is migrated
 and seeded with the demo content plus 10,000 published stories, then topped
 up to 100,000. At each scale:
 
-  1. in-process (Django's test Client, page cache off): queries per page
-     (CaptureQueriesContext) and the admin story list for a signed-in
-     superuser;
-  2. gunicorn (2 sync workers, DEBUG off) with the page cache off, then
-     again with it on (Redis db 5, flushed first, shared by both workers);
+  1. in-process (Django's test Client, page cache off, every cache emptied
+     before each request): queries and time per page (CaptureQueriesContext)
+     and the admin story list for a signed-in superuser;
+  2. gunicorn (2 sync workers, DEBUG off) with the page cache off (the
+     object cache on), then with it on (Redis db 5, flushed first, shared
+     by both workers), then the baseline, news list and story with both
+     off;
      wrk (2 threads, 16 connections) drives each page for 15 s, 3 runs, and
      the medians are kept; a 1-connection run gives the latency of one
      request with no queue in front of it;
@@ -87,6 +89,8 @@ SEARCH_P50_MS = 50
 ADMIN_MS = 300
 IMPORT_PER_S = 50
 STORY_QUERIES = 8
+# Measured once more with no cache at all (what the object cache saves).
+BARE_PAGES = ("baseline", "news", "story")
 
 
 def say(*parts):
@@ -336,9 +340,14 @@ def measure(path):
     }
 
 
-def bench_server(name, pages, cached):
-    # Redis in both runs, as in production; only the page cache differs.
-    env = {"NEWSROOM_PAGE_CACHE_SECONDS": 300 if cached else 0, "REDIS_URL": REDIS_URL}
+def bench_server(name, pages, cached, object_cache=True):
+    # Redis in every run, as in production; the page cache differs, and in
+    # the last run the object cache (totals, stories, related) is off too.
+    env = {
+        "NEWSROOM_PAGE_CACHE_SECONDS": 300 if cached else 0,
+        "NEWSROOM_OBJECT_CACHE_SECONDS": 300 if object_cache else 0,
+        "REDIS_URL": REDIS_URL,
+    }
     subprocess.run(
         ["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "FLUSHDB"],
         check=True,
@@ -600,12 +609,16 @@ def main():
         uncached = retrying(bench_server, f"{scale}-off", pages, False)
         say(f"== {scale} stories: gunicorn, page cache on (Redis)")
         cached = retrying(bench_server, f"{scale}-on", pages, True)
+        say(f"== {scale} stories: gunicorn, page cache and object cache off")
+        bare_pages = {k: pages[k] for k in BARE_PAGES}
+        bare = retrying(bench_server, f"{scale}-bare", bare_pages, False, False)
         report["scales"][scale] = {
             "seed_seconds": seconds,
             "pages": pages,
             "inprocess": inproc,
             "uncached": uncached,
             "cached": cached,
+            "bare": bare,
         }
     say(f"== import_stories: {IMPORT_FILES} generated files")
     report["import"] = retrying(child, "--import", IMPORT_FILES)
@@ -747,21 +760,33 @@ def render(report):
         lines += [
             f"### {scale:,} stories (seeded in {data['seed_seconds']:.0f} s)",
             "",
-            "| page | queries | off: req/s | ratio | p50 ms | p99 ms | p50@1c ms "
-            "| on: req/s | ratio | p50 ms | p99 ms | load |",
-            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+            "| page | queries | cold ms | off: req/s | ratio | p50 ms | p99 ms "
+            "| p50@1c ms | on: req/s | ratio | p50 ms | p99 ms | load |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
         for label in data["pages"]:
             off, on = data["uncached"][label], data["cached"][label]
-            queries = inproc["pages"].get(label, {}).get("queries", 0)
+            cold = inproc["pages"].get(label, {"queries": 0, "ms": 0})
             lines.append(
-                f"| {LABELS[label]} | {queries} "
+                f"| {LABELS[label]} | {cold['queries']} | {cold['ms']:.1f} "
                 f"| {off['rps']:.0f} | {off['ratio']:.3f} | {off['p50_ms']:.1f} "
                 f"| {off['p99_ms']:.1f} | {off['p50_1c_ms']:.1f} "
                 f"| {on['rps']:.0f} | {on['ratio']:.2f} | {on['p50_ms']:.1f} "
                 f"| {on['p99_ms']:.1f} | {max(off['load'], on['load']):.1f} |"
             )
         lines.append("")
+        bare = data.get("bare")
+        if bare:
+            lines.append(
+                "Page cache **and** object cache off: "
+                + "; ".join(
+                    f"{LABELS[label]} {r['rps']:.0f} req/s, ratio {r['ratio']:.3f}, "
+                    f"p50@1c {r['p50_1c_ms']:.1f} ms"
+                    for label, r in bare.items()
+                )
+                + "."
+            )
+            lines.append("")
         lines.append("Pages: " + ", ".join(f"`{p}`" for p in data["pages"].values()))
         lines.append("")
         admin = inproc["admin"]
