@@ -14,6 +14,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -48,8 +49,21 @@ def generation():
     return value
 
 
+def invalidate(**kwargs):
+    """Signal receiver for every change to what the public pages show: bump
+    the generation now and again when the transaction commits. Between the
+    save and the commit other readers still see the old rows; what they
+    cache in that moment goes with the second bump (one per transaction)."""
+    bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        entry[1] is bump for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(bump)
+
+
 def bump(**kwargs):
-    """Signal receiver: make every cached public page unreachable."""
+    """Make every cached public page and object unreachable."""
     memo = _request_memo.get()
     if memo is not None:
         memo.pop("generation", None)

@@ -10,11 +10,11 @@ def connect():
 
     for model in (Article, ArticlePhoto, Credit, Section, Photo, Person, Role):
         post_save.connect(
-            cache.bump, sender=model, dispatch_uid=f"bump-{model.__name__}"
+            cache.invalidate, sender=model, dispatch_uid=f"bump-{model.__name__}"
         )
         post_delete.connect(
-            cache.bump, sender=model, dispatch_uid=f"bump-del-{model.__name__}"
+            cache.invalidate, sender=model, dispatch_uid=f"bump-del-{model.__name__}"
         )
     m2m_changed.connect(
-        cache.bump, sender=Article.related.through, dispatch_uid="bump-related"
+        cache.invalidate, sender=Article.related.through, dispatch_uid="bump-related"
     )

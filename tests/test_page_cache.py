@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import cache as cache_module
 from articles import workflow
 from articles.models import Article
 from tests.factories import (
@@ -394,3 +395,31 @@ def test_staff_never_get_the_cached_anonymous_page(client, site, user_in):
     staff_view = client.get(url)
     assert "X-Page-Cache" not in staff_view.headers
     assert "private" in staff_view.headers["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_reader_caches_between_a_save_and_its_commit_is_dropped(
+    client, monkeypatch
+):
+    story = ArticleFactory(published=True, title="First story")
+    url = story.get_absolute_url()
+    bumps = []
+    real_bump = cache_module.bump
+    monkeypatch.setattr(
+        cache_module, "bump", lambda **kw: bumps.append(1) or real_bump(**kw)
+    )
+    with transaction.atomic():
+        story.title = "Corrected title"
+        story.save()
+        PersonFactory(family_name="Wang", given_name="Li")
+        # Another reader, between the save and the commit, still sees the
+        # old rows (PostgreSQL's read committed) and caches them.
+        stale = Article.objects.get(pk=story.pk)
+        stale.title = "First story"
+        cache_module.cached(("story", story.slug), lambda: stale)
+        cache_module.cached_count(("/news/", []), lambda: 99)
+    # Each of the two changes bumps at once, and the commit once more.
+    assert len(bumps) == 3
+    html = client.get(url).content.decode()
+    assert "Corrected title" in html and "First story" not in html
+    assert "99 stories" not in client.get("/news/").content.decode()
