@@ -26,7 +26,7 @@ class IntegerFilter(django_filters.NumberFilter):
 class PythonWidget:
     """A widget built with ``format_html`` rather than a template (and a
     template per option): /news/ renders its filter form on every view, and
-    the widget templates were a fifth of the page's time
+    the widget templates took about a tenth of the page's time
     (docs/PERFORMANCE.md). The markup is that of Django's templates."""
 
     def render(self, name, value, attrs=None, renderer=None):
