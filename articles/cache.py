@@ -1,9 +1,16 @@
-"""Whole-page cache for anonymous readers, invalidated by a generation number.
+"""The public site's two caches, both invalidated by a generation number.
 
-Any change to a story, credit, person, photo or section bumps the generation,
-so every cached page becomes unreachable at once (no stale page after publish
-or unpublish). Scheduled stories change nothing in the database when their
-time comes, so a page is never cached past the next scheduled publication.
+- The page cache: whole pages for anonymous readers (``PageCacheMiddleware``,
+  ``cache_public_page``).
+- The object cache under it: what every reader's page needs but costs
+  queries to find (``cached()``: totals, stories, related stories), plus
+  per-process copies of the sections (``sections()``).
+
+Any change to a story, credit, person, photo or section bumps the generation
+(``invalidate``), so everything cached becomes unreachable at once (no stale
+page after publish or unpublish). Scheduled stories change nothing in the
+database when their time comes, so nothing is cached past the next
+scheduled publication.
 """
 
 import contextvars
