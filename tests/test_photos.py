@@ -281,6 +281,26 @@ def test_renditions_are_made_on_first_view_and_then_reused(client):
     assert _rendition_files() == made
 
 
+def test_each_worker_keeps_a_photos_picture_until_its_image_changes(monkeypatch):
+    _, [photo] = _published_story_with_photos(1)
+    first = renditions.picture(photo)
+
+    def looked_up_again(files):
+        raise AssertionError("rendition states looked up again")
+
+    # Later views use the worker's copy: no cache round trip, same markup.
+    monkeypatch.setattr(renditions, "prefetch_cachefile_states", looked_up_again)
+    assert renditions.picture(photo) == first
+    monkeypatch.undo()
+
+    # A new image (a new file name) gets renditions of its own at once.
+    photo.image = SimpleUploadedFile("new.jpg", image_bytes(size=(700, 500)))
+    photo.save()
+    second = renditions.picture(photo)
+    assert second.fallback.url != first.fallback.url
+    assert (second.fallback.width, second.fallback.height) == (700, 500)
+
+
 def test_photo_whose_original_is_missing_keeps_its_caption(client, caplog):
     article, [photo] = _published_story_with_photos(1)
     default_storage.delete(photo.image.name)

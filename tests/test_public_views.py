@@ -35,7 +35,8 @@ def test_home_and_list_show_published_stories_only(client):
         assert "Draft story" not in html and "Scheduled story" not in html
 
 
-def test_story_page_shows_title_and_credit_lines(client):
+def forum_story():
+    """A published story written, translated and edited by three people."""
     article = ArticleFactory(published=True, title="Forum held")
     credit(article, PersonFactory(family_name="Zhang", given_name="Yan"), "writer")
     credit(article, PersonFactory(family_name="Yang", given_name="Yue"), "translator")
@@ -46,6 +47,11 @@ def test_story_page_shows_title_and_credit_lines(client):
         ),
         "editor",
     )
+    return article
+
+
+def test_story_page_shows_title_and_credit_lines(client):
+    article = forum_story()
     html = client.get(f"/news/{article.slug}/").content.decode()
     assert "Forum held" in html
     assert "Written by:" in html and "ZHANG Yan" in html
@@ -246,16 +252,7 @@ def test_canonical_url_uses_the_request_host_without_site_url(client, settings):
 
 def test_json_ld_describes_the_news_article(client, settings):
     settings.NEWSROOM_SITE_URL = "https://news.example.edu"
-    article = ArticleFactory(published=True, title="Forum held")
-    credit(article, PersonFactory(family_name="Zhang", given_name="Yan"), "writer")
-    credit(article, PersonFactory(family_name="Yang", given_name="Yue"), "translator")
-    credit(
-        article,
-        PersonFactory(
-            family_name="Mosteller", given_name="William", family_name_first=False
-        ),
-        "editor",
-    )
+    article = forum_story()
     attach_photo(article, PhotoFactory())
     article.refresh_from_db()
     data = json_ld(client.get(article.get_absolute_url()).content.decode())
@@ -715,3 +712,33 @@ def test_pages_stay_within_their_query_budget(
     with django_assert_max_num_queries(budget):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_story_cards_show_headline_date_section_and_escaped_summary(client):
+    campus = SectionFactory(slug="campus", name="Campus & Life")
+    when = datetime(2025, 3, 1, 16, 30, tzinfo=UTC)  # 2 March in Shanghai
+    ArticleFactory(
+        status=Article.Status.PUBLISHED,
+        published_at=when,
+        title="Cards <b>are</b> plain",
+        slug="cards-story",
+        summary='A "summary" & <i>more</i>',
+        section=campus,
+    )
+    ArticleFactory(published=True, title="A newer story")
+    card = (
+        '<article class="card"><h{level} class="card-title">'
+        '<a href="/news/cards-story/">Cards &lt;b&gt;are&lt;/b&gt; plain</a>'
+        '</h{level}><p class="meta"><time datetime="2025-03-02T00:30:00+08:00">'
+        "2025/03/02</time>{section}</p>"
+        '<p class="summary">A &quot;summary&quot; &amp; &lt;i&gt;more&lt;/i&gt;</p>'
+        "</article>"
+    )
+    section = ' · <a href="/sections/campus/">Campus &amp; Life</a>'
+    pages = {
+        "/news/": card.format(level=2, section=section),
+        "/": card.format(level=3, section=section),
+        "/sections/campus/": card.format(level=2, section=""),
+    }
+    for url, expected in pages.items():
+        assert expected in client.get(url).content.decode(), url
